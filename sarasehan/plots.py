@@ -1,0 +1,87 @@
+"""Charts used in the lessons, labelled in the learner's language.
+
+Each function returns a :class:`matplotlib.figure.Figure` that is not
+registered with pyplot, so a notebook shows it exactly once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .i18n import t
+
+SOURCE_STYLE = {"APJII": ("#c62828", "o"), "DataReportal": ("#1565c0", "s"), "BPS/ITU": ("#2e7d32", "^")}
+
+
+def _figure():
+    fig = Figure(figsize=(8, 4.5), dpi=100)
+    ax = fig.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig, ax
+
+
+def internet_users(use: pd.DataFrame) -> Figure:
+    """Internet users (millions) by source and year, from ``indonesia_internet_use``."""
+    fig, ax = _figure()
+    users = use[use["indicator"] == "internet_users"]
+    for source, group in users.groupby("source_org"):
+        colour, marker = SOURCE_STYLE.get(source, ("#555555", "d"))
+        group = group.sort_values("year")
+        ax.plot(group["year"], group["value"], marker=marker, color=colour, label=source)
+    ax.axvline(2013, color="#777777", linestyle=":", linewidth=1)
+    ax.annotate(t("plot.workshop"), (2013, ax.get_ylim()[1] * 0.95), ha="left", fontsize=9, color="#555555")
+    ax.set_title(t("plot.users_title"))
+    ax.set_xlabel(t("plot.year"))
+    ax.set_ylabel(t("plot.million_people"))
+    ax.legend(title=t("plot.source"))
+    fig.text(0.01, 0.01, t("plot.users_note"), fontsize=8, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def news_platforms(news: pd.DataFrame) -> Figure:
+    """Share using each platform for news (Reuters Institute DNR 2025, CC BY 4.0)."""
+    fig, ax = _figure()
+    data = news.sort_values("share_percent")
+    ax.barh(data["platform"], data["share_percent"], color="#c62828")
+    for y, v in enumerate(data["share_percent"]):
+        ax.text(v + 0.5, y, f"{v:g}%", va="center", fontsize=9)
+    ax.set_title(t("plot.news_title"))
+    ax.set_xlabel(t("plot.percent_sample"))
+    fig.text(0.01, 0.01, t("plot.news_note"), fontsize=8, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def island_penetration(islands: pd.DataFrame) -> Figure:
+    """Internet penetration by region (APJII 2025)."""
+    fig, ax = _figure()
+    data = islands.sort_values("penetration_percent")
+    ax.barh(data["region"], data["penetration_percent"], color="#1565c0")
+    ax.set_xlim(0, 100)
+    ax.set_title(t("plot.island_title"))
+    ax.set_xlabel(t("plot.percent_population"))
+    fig.tight_layout()
+    return fig
+
+
+def posts_by_function(posts: pd.DataFrame) -> Figure:
+    """Number of posts per function and direction, from the synthetic ``branch_posts``."""
+    from .content import load_content
+    from .i18n import pick
+
+    labels = {k: pick(v) for k, v in load_content("function_quiz")["functions"].items()}
+    fig, ax = _figure()
+    counts = posts.pivot_table(index="function", columns="direction", values="post_id", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=["one_way", "two_way"], fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values().index]
+    names = [labels.get(f, f) for f in counts.index]
+    ax.barh(names, counts["one_way"], color="#90a4ae", label=t("plot.one_way"))
+    ax.barh(names, counts["two_way"], left=counts["one_way"], color="#c62828", label=t("plot.two_way"))
+    ax.set_title(t("plot.functions_title"))
+    ax.set_xlabel(t("plot.posts"))
+    ax.legend()
+    fig.text(0.01, 0.01, t("plot.synthetic_note"), fontsize=8, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig

@@ -1,0 +1,75 @@
+"""Saving learner answers so that a kernel restart or crash loses nothing.
+
+Writes go to a temporary file in the same folder, are flushed to disk and
+then renamed over the old file (``os.replace`` is atomic on POSIX and
+Windows). A file that no longer parses is kept as ``NAME.corrupt-STAMP``
+and the learner is told; nothing is silently thrown away.
+
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "answers.json"
+>>> save_json(p, {"q1": "B"})
+>>> load_json(p).data
+{'q1': 'B'}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .i18n import t
+
+
+@dataclass
+class Loaded:
+    """What :func:`load_json` found: the data, and a message if it had to reset."""
+
+    data: dict
+    message: str | None = None
+    backup: Path | None = None
+
+
+def save_json(path: Path, data: dict) -> None:
+    """Write ``data`` as JSON to ``path`` atomically (temp file, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=True)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def load_json(path: Path, default: dict | None = None) -> Loaded:
+    """Read a JSON object; back up and reset a corrupt file with a message."""
+    path = Path(path)
+    fresh = dict(default or {})
+    if not path.exists():
+        return Loaded(fresh)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return Loaded(data)
+    except (ValueError, UnicodeDecodeError):
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.name}.corrupt-{stamp}")
+        n = 1
+        while backup.exists():
+            backup = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+            n += 1
+        os.replace(path, backup)
+        return Loaded(fresh, t("storage.corrupt_reset", path=path.name, backup=backup.name), backup)
