@@ -12,10 +12,10 @@ from .i18n import t
 class SarasehanError(Exception):
     """A foreseeable problem; ``str(err)`` is already in the learner's language."""
 
-    def __init__(self, key: str, **values: object):
-        self.key = key
+    def __init__(self, message_key: str, /, **values: object):
+        self.key = message_key
         self.values = values
-        super().__init__(t(key, **values))
+        super().__init__(t(message_key, **values))
 
 
 class UnknownDatasetError(SarasehanError, KeyError):

@@ -74,7 +74,7 @@ def catalog() -> dict[str, dict[str, str]]:
     return yaml.safe_load(text)
 
 
-def t(key: str, lang: str | None = None, **values: object) -> str:
+def t(key: str, /, lang: str | None = None, **values: object) -> str:
     """Translate ``key`` from the catalog and fill ``{placeholders}``.
 
     >>> t("common.saved", lang="en", where="answers.json")
