@@ -14,7 +14,24 @@ from .i18n import t
 SOURCE_STYLE = {"APJII": ("#c62828", "o"), "DataReportal": ("#1565c0", "s"), "BPS/ITU": ("#2e7d32", "^")}
 
 
+def _register_png_formatter() -> None:
+    """In a notebook, show returned figures as PNG (not managed by pyplot, so shown once)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    png = shell.display_formatter.formatters["image/png"]
+    if Figure not in png.type_printers:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+
+
 def _figure():
+    _register_png_formatter()
     fig = Figure(figsize=(8, 4.5), dpi=100)
     ax = fig.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
@@ -31,6 +48,9 @@ def internet_users(use: pd.DataFrame) -> Figure:
         ax.plot(group["year"], group["value"], marker=marker, color=colour, label=source)
     ax.axvline(2013, color="#777777", linestyle=":", linewidth=1)
     ax.annotate(t("plot.workshop"), (2013, ax.get_ylim()[1] * 0.95), ha="left", fontsize=9, color="#555555")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(t("plot.users_title"))
     ax.set_xlabel(t("plot.year"))
     ax.set_ylabel(t("plot.million_people"))

@@ -45,6 +45,7 @@ def main() -> int:
     client.execute()
     errors = []
     widgets = 0
+    images = 0
     for n, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
@@ -56,7 +57,9 @@ def main() -> int:
             data = out.get("data", {})
             if "application/vnd.jupyter.widget-view+json" in data:
                 widgets += 1
-    json.dump({"errors": errors, "widgets": widgets, "cells": len(nb.cells)}, sys.stdout)
+            if "image/png" in data:
+                images += 1
+    json.dump({"errors": errors, "widgets": widgets, "images": images, "cells": len(nb.cells)}, sys.stdout)
     return 0
 
 

@@ -44,6 +44,7 @@ def test_lesson_runs_without_error(nb, tmp_path):
     expected_widgets = source.count("sh.placement_quiz()") + source.count("sh.function_quiz()") + \
         source.count("sh.discussion_card(")
     assert result["widgets"] >= expected_widgets
+    assert result["images"] >= source.count("sh.plots."), "every chart call shows a picture"
 
 
 @pytest.mark.parametrize("nb", SOLUTIONS, ids=lambda p: p.name)
