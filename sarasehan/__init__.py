@@ -29,6 +29,10 @@ _LAZY = {
     "placement_quiz": ("sarasehan.widgets", "placement_quiz"),
     "function_quiz": ("sarasehan.widgets", "function_quiz"),
     "discussion_card": ("sarasehan.widgets", "discussion_card"),
+    "message_composer": ("sarasehan.widgets", "message_composer"),
+    "track_note": ("sarasehan.tracks", "track_note"),
+    "kpi_explorer": ("sarasehan.widgets.kpi_explorer", "kpi_explorer"),
+    "metrics": ("sarasehan.metrics", None),
     "plots": ("sarasehan.plots", None),
     "widgets": ("sarasehan.widgets", None),
 }

@@ -120,14 +120,31 @@ def dumps(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
+def published_slugs(root: Path) -> set[str]:
+    """Slugs of the modules (and facilitator tools) the manifest marks ready.
+
+    Sources of modules still marked ``planned`` stay in ``authoring/`` as
+    work in progress and are not built into ``course/`` or ``solutions/``.
+    """
+    from .manifest import load_manifest
+
+    manifest = load_manifest(root / "course" / "course.yml")
+    return {m.slug for m in manifest.modules if m.ready} | {m.slug for m in manifest.tools if m.ready}
+
+
 def planned_outputs(root: Path | None = None) -> dict[Path, str]:
     """Every generated notebook and its exact text, keyed by path."""
     root = root or course_root()
+    ready = published_slugs(root)
     out: dict[Path, str] = {}
     for src in sorted((root / "authoring" / "lessons").glob("*.yml")):
+        if src.stem not in ready:
+            continue
         for lang, nb in build_lesson(src).items():
             out[root / "course" / lang / f"{src.stem}.ipynb"] = dumps(nb)
     for src in sorted((root / "authoring" / "assignments").glob("*.yml")):
+        if src.stem not in ready:
+            continue
         out[root / "solutions" / src.stem / f"{src.stem}.ipynb"] = dumps(build_assignment(src))
     return out
 

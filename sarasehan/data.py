@@ -77,4 +77,7 @@ def load_dataset(name: str, *, verify: bool = True) -> pd.DataFrame:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DatasetError("data.missing_columns", name=name, columns=", ".join(missing))
+    for column, spec in columns.items():
+        if "fill" in spec:  # e.g. an empty text cell means "none", not a missing value
+            df[column] = df[column].fillna(spec["fill"])
     return df

@@ -36,6 +36,7 @@ class Manifest:
     course: dict
     objectives: dict
     modules: tuple[Module, ...]
+    tools: tuple[Module, ...] = ()
 
     def module(self, slug_or_number: str) -> Module:
         for m in self.modules:
@@ -51,4 +52,5 @@ class Manifest:
 def load_manifest(path: Path | None = None) -> Manifest:
     data = yaml.safe_load((path or manifest_path()).read_text(encoding="utf-8"))
     modules = tuple(Module(**m) for m in data["modules"])
-    return Manifest(course=data["course"], objectives=data["objectives"], modules=modules)
+    tools = tuple(Module(**m) for m in data.get("tools", []))
+    return Manifest(course=data["course"], objectives=data["objectives"], modules=modules, tools=tools)

@@ -35,6 +35,9 @@ def setup_notebook(quiet: bool = False) -> None:
     shell = get_ipython()
     if shell is not None:
         shell.set_custom_exc((SarasehanError,), _show_friendly_error)
+        from .plots import _register_png_formatter
+
+        _register_png_formatter()  # charts returned by sh.plots show as pictures
     if not quiet:
         print(t("setup.ready", language=t("lang.name"), folder=str(state_dir())))
 

@@ -105,3 +105,72 @@ def posts_by_function(posts: pd.DataFrame) -> Figure:
     fig.text(0.01, 0.01, t("plot.synthetic_note"), fontsize=8, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
+
+
+PLATFORM_COLOURS = {"Facebook": "#1565c0", "Instagram": "#ad1457", "WhatsApp": "#2e7d32",
+                    "WhatsApp Channel": "#2e7d32", "TikTok": "#212121", "X": "#78909c"}
+
+
+def campaign_weekly(log: pd.DataFrame) -> Figure:
+    """Weekly sign-ups by platform, stacked, with the week-5 news event marked (``campaign_log``)."""
+    fig, ax = _figure()
+    weekly = log.pivot_table(index="week", columns="platform", values="signups", aggfunc="sum", fill_value=0)
+    bottom = None
+    for platform in weekly.columns:
+        values = weekly[platform]
+        ax.bar(weekly.index, values, bottom=bottom, label=platform, color=PLATFORM_COLOURS.get(platform))
+        bottom = values if bottom is None else bottom + values
+    ax.axvline(4.5, color="#c62828", linestyle="--", linewidth=1)
+    ax.annotate(t("plot.news_event"), (4.55, float(bottom.max()) * 0.97), fontsize=9, color="#c62828")
+    ax.set_xticks(list(weekly.index))
+    ax.set_title(t("plot.campaign_title"))
+    ax.set_xlabel(t("plot.week"))
+    ax.set_ylabel(t("plot.signups"))
+    ax.legend(ncols=3, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def funnel(log: pd.DataFrame) -> Figure:
+    """Reach → link clicks → sign-ups, with each step as a share of the one before."""
+    fig, ax = _figure()
+    steps = [t("plot.funnel_reach"), t("plot.funnel_clicks"), t("plot.funnel_signups")]
+    values = [int(log["reach"].sum()), int(log["link_clicks"].sum()), int(log["signups"].sum())]
+    ax.barh(steps[::-1], values[::-1], color=["#c62828", "#e57373", "#ffcdd2"][::-1])
+    ax.set_xscale("log")
+    for i, value in enumerate(values):
+        y = len(values) - 1 - i
+        label = f"{value:,}".replace(",", ".")
+        if i:
+            label += "  (" + t("plot.of_previous", percent=f"{value / values[i - 1] * 100:.1f}%") + ")"
+        ax.text(value * 1.1, y, label, va="center", fontsize=9)
+    ax.set_xlim(right=values[0] * 30)
+    ax.set_title(t("plot.funnel_title"))
+    fig.text(0.01, 0.01, t("plot.synthetic_note"), fontsize=8, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+WEEKDAY_ORDER = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def weekday_hour(rates: pd.DataFrame, value: str = "er_reach") -> Figure:
+    """Heatmap of the mean of ``value`` by weekday and hour, with the number of posts in each cell."""
+    fig, ax = _figure()
+    table = rates.pivot_table(index="weekday", columns="hour", values=value, aggfunc="mean")
+    counts = rates.pivot_table(index="weekday", columns="hour", values=value, aggfunc="count")
+    order = [d for d in WEEKDAY_ORDER if d in table.index]
+    table, counts = table.reindex(order), counts.reindex(order)
+    image = ax.imshow(table.to_numpy(dtype=float), cmap="Reds", aspect="auto")
+    ax.set_yticks(range(len(order)), [t(f"weekday.{d}") for d in order])
+    ax.set_xticks(range(len(table.columns)), [f"{h:02d}" for h in table.columns])
+    for y in range(len(order)):
+        for x in range(len(table.columns)):
+            n = counts.iat[y, x]
+            if n == n and n:  # not NaN
+                ax.text(x, y, int(n), ha="center", va="center", fontsize=7, color="#333333")
+    fig.colorbar(image, ax=ax, label=value)
+    ax.set_title(t("plot.heatmap_title"))
+    ax.set_xlabel(t("plot.hour") + " — " + t("plot.posts_in_cell"))
+    fig.tight_layout()
+    return fig

@@ -15,6 +15,8 @@ pytestmark = pytest.mark.slow
 
 LESSONS = sorted((ROOT / "course").glob("*/*.ipynb"))
 SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
+WIDGET_CALLS = ("sh.placement_quiz(", "sh.function_quiz(", "sh.discussion_card(", "sh.message_composer(",
+                "sh.kpi_explorer(", "sh.track_note(", "sh.my_track(")
 EXERCISES = sorted((ROOT / "exercises").glob("*/*.ipynb"))
 
 
@@ -41,8 +43,7 @@ def test_lesson_runs_without_error(nb, tmp_path):
     result = run(nb, tmp_path)
     assert result["errors"] == [], result["errors"]
     source = nb.read_text(encoding="utf-8")
-    expected_widgets = source.count("sh.placement_quiz()") + source.count("sh.function_quiz()") + \
-        source.count("sh.discussion_card(")
+    expected_widgets = sum(source.count(call) for call in WIDGET_CALLS)
     assert result["widgets"] >= expected_widgets
     assert result["images"] >= source.count("sh.plots."), "every chart call shows a picture"
 
