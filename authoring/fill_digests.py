@@ -31,7 +31,8 @@ def main(path: str) -> None:
     for cell in cells:
         grading = cell.get("nbgrader") or {}
         if "code" in cell and not grading.get("grade"):
-            code = cell["code"].replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "")
+            code = "\n".join(line for line in cell["code"].splitlines()
+                             if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
             exec(compile(code, cell["id"], "exec"), namespace)
     for m in PLACEHOLDER.finditer(text):
         name, decimals, tag = (m.group(1), int(m.group(2)), m.group(3)) if m.group(1) else (m.group(4), 2, m.group(5))

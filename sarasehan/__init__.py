@@ -33,8 +33,15 @@ _LAZY = {
     "track_note": ("sarasehan.tracks", "track_note"),
     "kpi_explorer": ("sarasehan.widgets.kpi_explorer", "kpi_explorer"),
     "metrics": ("sarasehan.metrics", None),
+    "channel_planner": ("sarasehan.widgets.channel_planner", "channel_planner"),
     "plots": ("sarasehan.plots", None),
     "widgets": ("sarasehan.widgets", None),
+    "workshop": ("sarasehan.workshop", None),
+    "workshop_roster": ("sarasehan.widgets.workshop", "workshop_roster"),
+    "workshop_groups": ("sarasehan.widgets.workshop", "workshop_groups"),
+    "group_answer_form": ("sarasehan.widgets.workshop", "group_answer_form"),
+    "workshop_timer": ("sarasehan.widgets.workshop", "workshop_timer"),
+    "results_board": ("sarasehan.widgets.workshop", "results_board"),
 }
 
 __all__ = [

@@ -174,3 +174,24 @@ def weekday_hour(rates: pd.DataFrame, value: str = "er_reach") -> Figure:
     ax.set_xlabel(t("plot.hour") + " — " + t("plot.posts_in_cell"))
     fig.tight_layout()
     return fig
+
+
+FEEDBACK_COLOURS = {"question": "#1565c0", "rumour": "#c62828", "complaint": "#ef6c00", "thanks": "#2e7d32"}
+
+
+def feedback_by_channel(feedback: pd.DataFrame) -> Figure:
+    """Feedback items by channel, stacked by type (``feedback_log``)."""
+    fig, ax = _figure()
+    table = feedback.pivot_table(index="channel", columns="type", values="feedback_id", aggfunc="count", fill_value=0)
+    table = table.reindex(columns=[c for c in FEEDBACK_COLOURS if c in table.columns])
+    table = table.loc[table.sum(axis=1).sort_values().index]
+    left = None
+    for kind in table.columns:
+        ax.barh(table.index, table[kind], left=left, color=FEEDBACK_COLOURS[kind], label=t(f"feedback.{kind}"))
+        left = table[kind] if left is None else left + table[kind]
+    ax.set_title(t("plot.feedback_title"))
+    ax.set_xlabel(t("plot.feedback_items"))
+    ax.legend(fontsize=8)
+    fig.text(0.01, 0.01, t("plot.synthetic_note"), fontsize=8, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig

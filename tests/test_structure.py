@@ -141,7 +141,8 @@ def test_glossary_is_bilingual():
 def test_discussion_cards_used_in_lessons_exist():
     cards = yaml.safe_load((ROOT / "sarasehan" / "content" / "discussions.yml").read_text(encoding="utf-8"))
     used = set()
-    for path in (ROOT / "authoring" / "lessons").glob("*.yml"):
+    for m in READY + READY_TOOLS:  # drafts of planned modules may name cards not written yet
+        path = ROOT / "authoring" / "lessons" / f"{m.slug}.yml"
         used |= set(re.findall(r"discussion_card\(\"([a-z0-9_]+)\"\)", path.read_text(encoding="utf-8")))
     assert used and used <= set(cards)
     for key, card in cards.items():
