@@ -34,6 +34,8 @@ _LAZY = {
     "kpi_explorer": ("sarasehan.widgets.kpi_explorer", "kpi_explorer"),
     "metrics": ("sarasehan.metrics", None),
     "channel_planner": ("sarasehan.widgets.channel_planner", "channel_planner"),
+    "post_reviewer": ("sarasehan.widgets.post_reviewer", "post_reviewer"),
+    "guideline_issues": ("sarasehan.review", "guideline_issues"),
     "plots": ("sarasehan.plots", None),
     "widgets": ("sarasehan.widgets", None),
     "workshop": ("sarasehan.workshop", None),
