@@ -1,9 +1,12 @@
 """The ``sarasehan`` command (also ``python -m sarasehan``).
 
-    sarasehan lab [--port N] [--lang id|en]   open the course in JupyterLab
-    sarasehan build [--check]                 YAML sources -> course/ and solutions/ notebooks
-    sarasehan release [ASSIGNMENT ...]        solutions/ -> exercises/ (nbgrader)
-    sarasehan datasets [--update-checksums]   list the datasets (or refresh their checksums)
+    sarasehan lab [--port N] [--lang id|en] [--token T]   open the course in JupyterLab
+    sarasehan build [--check]                             YAML sources -> course/ and solutions/ notebooks
+    sarasehan release [ASSIGNMENT ...]                    solutions/ -> exercises/ (nbgrader)
+    sarasehan datasets [--update-checksums]               list the datasets (or refresh their checksums)
+    sarasehan pack ASSIGNMENT [--student-id ID]           learner: a submission pack to send by chat/USB
+    sarasehan collect ASSIGNMENT SOURCE [--roster CSV]    instructor: zip, folder, packs or exchange -> submitted/
+    sarasehan certificate --grades CSV --pass-mark P      instructor: printable bilingual certificates
 """
 
 from __future__ import annotations
@@ -19,11 +22,24 @@ from .errors import SarasehanError
 from .paths import course_root
 
 
+#: The course's JupyterLab settings overlay, relative to the course root: an ``overrides.json``
+#: that changes JupyterLab's *defaults* (no news pop-up or update check; no delete/merge of
+#: cells by shortcut, cell toolbar or menu). See "Settings overlay" in README.md.
+LAB_SETTINGS = Path("jupyter") / "lab" / "settings"
+
+
 def _lab_command(port: int, lang: str, root: Path, is_root: bool, has_display: bool) -> list[str]:
     """The JupyterLab command line for ``sarasehan lab`` (pure, so it can be tested)."""
     cmd = [sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--port={port}",
            "--ServerApp.port_retries=0", f"--ServerApp.root_dir={root}",
            f"--LabApp.default_url=/lab/tree/course/{lang}/00_start_here.ipynb"]
+    # JupyterLab reads overrides.json from its *application settings directory* (by default
+    # <sys.prefix>/share/jupyter/lab/settings). Pointing that directory at the course's
+    # overlay applies it without writing into the venv or into the learner's own settings
+    # (~/.jupyter/lab/user-settings), which still take precedence over these defaults.
+    overlay = Path(root) / LAB_SETTINGS
+    if (overlay / "overrides.json").is_file():
+        cmd.append(f"--LabApp.app_settings_dir={overlay}")
     if is_root:
         cmd.append("--allow-root")
     if not has_display:
@@ -49,6 +65,10 @@ def cmd_lab(args) -> int:
     print(i18n.t("cli.lab_url", url=f"http://127.0.0.1:{port}/lab/tree/course/{lang}/00_start_here.ipynb"))
     env = dict(os.environ)
     env.pop("COURSE_LANG", None)  # each notebook speaks the language of its folder
+    if args.token is not None:
+        # Passed through the environment (jupyter_server reads JUPYTER_TOKEN), so it does not
+        # show in the process list. Used by the browser tests; learners get a random token.
+        env["JUPYTER_TOKEN"] = args.token
     if args.dry_run:
         print(" ".join(cmd))
         return 0
@@ -109,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab = sub.add_parser("lab", help="open the course in JupyterLab")
     lab.add_argument("--port", type=int)
     lab.add_argument("--lang", choices=i18n.LANGUAGES)
+    lab.add_argument("--token", help="use this access token instead of a random one (tests, kiosks)")
     lab.add_argument("--dry-run", action="store_true", help="print the command, do not start")
     lab.set_defaults(func=cmd_lab)
     b = sub.add_parser("build", help="build notebooks from authoring/*.yml")
@@ -120,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("datasets", help="list datasets")
     d.add_argument("--update-checksums", action="store_true")
     d.set_defaults(func=cmd_datasets)
+    # Learner and instructor tools, each registering its own subcommand.
+    from . import certificates, collect, packs
+
+    packs.register(sub)
+    collect.register(sub)
+    certificates.register(sub)
     return p
 
 

@@ -53,6 +53,22 @@ def test_lab_command_handles_root_display_and_language():
     assert "--allow-root" not in cmd and "--no-browser" not in cmd
 
 
+def test_lab_command_applies_the_course_settings_overlay(tmp_path):
+    cmd = cli._lab_command(8888, "id", ROOT, is_root=False, has_display=True)
+    overlay = ROOT / "jupyter" / "lab" / "settings"
+    assert f"--LabApp.app_settings_dir={overlay}" in cmd and (overlay / "overrides.json").is_file()
+    cmd = cli._lab_command(8888, "id", tmp_path, is_root=False, has_display=True)  # a tree without the overlay
+    assert not any(a.startswith("--LabApp.app_settings_dir") for a in cmd)
+
+
+def test_lab_token_goes_through_the_environment_not_the_command_line(monkeypatch, capsys):
+    monkeypatch.delenv("COURSE_LANG", raising=False)
+    seen = {}
+    monkeypatch.setattr(cli.os, "execvpe", lambda file, args, env: seen.update(args=args, env=env))
+    assert cli.main(["lab", "--port", "8932", "--token", "s3cret"]) == 0
+    assert seen["env"]["JUPYTER_TOKEN"] == "s3cret" and not any("s3cret" in a for a in seen["args"])
+
+
 def test_lab_dry_run_respects_port_and_lang(monkeypatch, capsys):
     monkeypatch.setenv("PORT", "8931")
     monkeypatch.setenv("COURSE_LANG", "en")

@@ -549,7 +549,7 @@ def test_plan_builder_reports_a_corrupt_or_missing_plan():
     builder.open_box.value = "Rencana Uji"
     builder.open_button.click()
     assert "corrupt-" in builder.status.value and builder.boxes["objectives"].value == "kept"
-    builder.open("Tidak Ada")
+    builder.open_plan("Tidak Ada")
     assert "sarasehan-bad" in builder.status.value
     fresh = plan_builder("Tidak Ada")
     assert fresh.title.value == "Tidak Ada" and fresh.boxes["calendar"].value == ""

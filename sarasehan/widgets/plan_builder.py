@@ -74,7 +74,7 @@ class PlanBuilderWidget(w.VBox):
         self.next_button.on_click(lambda _: self.go(1))
         self.validate_button.on_click(lambda _: self.validate())
         self.save_button.on_click(lambda _: self.save())
-        self.open_button.on_click(lambda _: self.open())
+        self.open_button.on_click(lambda _: self.open_plan())
         self.boxes["calendar"].observe(lambda _: self.refresh_preview(), names="value")
 
         self.fill(self.model)
@@ -156,8 +156,13 @@ class PlanBuilderWidget(w.VBox):
         self.open_box.options = list_plans()
         return paths
 
-    def open(self, title: str | None = None) -> Plan | None:
-        """Reopen a saved plan by its title (the Open box, else the Title box)."""
+    def open_plan(self, title: str | None = None) -> Plan | None:
+        """Reopen a saved plan by its title (the Open box, else the Title box).
+
+        Not called ``open``: that would override ``ipywidgets.Widget.open``, which the
+        widget's constructor calls to open its comm, and JupyterLab would then show
+        "Error displaying widget: model not found" (caught by tests/browser).
+        """
         title = (title or self.open_box.value or self.title.value or "").strip()
         try:
             plan = load_plan(plan_folder(title))
