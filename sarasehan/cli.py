@@ -6,6 +6,7 @@
     sarasehan datasets [--update-checksums]               list the datasets (or refresh their checksums)
     sarasehan pack ASSIGNMENT [--student-id ID]           learner: a submission pack to send by chat/USB
     sarasehan collect ASSIGNMENT SOURCE [--roster CSV]    instructor: zip, folder, packs or exchange -> submitted/
+    sarasehan grade ASSIGNMENT --out DIR [--workers N]    instructor: sandboxed parallel autograde, grades.csv, feedback
     sarasehan certificate --grades CSV --pass-mark P      instructor: printable bilingual certificates
 """
 
@@ -142,10 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--update-checksums", action="store_true")
     d.set_defaults(func=cmd_datasets)
     # Learner and instructor tools, each registering its own subcommand.
-    from . import certificates, collect, packs
+    from . import certificates, collect, grading, packs
 
     packs.register(sub)
     collect.register(sub)
+    grading.register(sub)
     certificates.register(sub)
     return p
 
