@@ -8,6 +8,7 @@
     sarasehan collect ASSIGNMENT SOURCE [--roster CSV]    instructor: zip, folder, packs or exchange -> submitted/
     sarasehan grade ASSIGNMENT --out DIR [--workers N]    instructor: sandboxed parallel autograde, grades.csv, feedback
     sarasehan certificate --grades CSV --pass-mark P      instructor: printable bilingual certificates
+    sarasehan bundle [--system NAME] [--out dist]         instructor: offline learner archives + instructor archive
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def cmd_lab(args) -> int:
     print(i18n.t("cli.lab_url", url=f"http://127.0.0.1:{port}/lab/tree/course/{lang}/00_start_here.ipynb"))
     env = dict(os.environ)
     env.pop("COURSE_LANG", None)  # each notebook speaks the language of its folder
+    # The environment's scripts folder first on PATH, so `sarasehan pack ...` works in a
+    # JupyterLab terminal even when the environment was never activated (learner archives).
+    scripts = str(Path(sys.executable).parent)
+    if scripts not in env.get("PATH", "").split(os.pathsep):
+        env["PATH"] = os.pathsep.join(filter(None, [scripts, env.get("PATH")]))
     if args.token is not None:
         # Passed through the environment (jupyter_server reads JUPYTER_TOKEN), so it does not
         # show in the process list. Used by the browser tests; learners get a random token.
@@ -143,12 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--update-checksums", action="store_true")
     d.set_defaults(func=cmd_datasets)
     # Learner and instructor tools, each registering its own subcommand.
-    from . import certificates, collect, grading, packs
+    from . import bundling, certificates, collect, grading, packs
 
     packs.register(sub)
     collect.register(sub)
     grading.register(sub)
     certificates.register(sub)
+    bundling.register(sub)
     return p
 
 

@@ -1,7 +1,8 @@
 """Where things live, independent of the working directory.
 
 * the course root (the folder with ``course/course.yml`` and ``datasets/``):
-  ``SARASEHAN_ROOT`` if set, else the folder above this package;
+  ``SARASEHAN_ROOT`` if set, else the folder above this package, else the nearest folder
+  above the working directory that holds the course (see :func:`course_root`);
 * the learner's own folder for saved answers: ``SARASEHAN_HOME`` (default
   ``~/.sarasehan``) / ``learners`` / learner id, where the learner id is
   ``SARASEHAN_LEARNER`` or the login name.
@@ -16,10 +17,24 @@ from pathlib import Path
 
 
 def course_root() -> Path:
+    """``SARASEHAN_ROOT``; else the folder above this package when it holds the course (a
+    checkout, or an editable install); else the nearest folder at or above the working
+    directory that holds ``course/course.yml`` (the package installed from a wheel, as in a
+    learner archive, with JupyterLab started inside the course folder)."""
     env = os.environ.get("SARASEHAN_ROOT")
     if env:
         return Path(env).expanduser().resolve()
-    return Path(__file__).resolve().parent.parent
+    beside = Path(__file__).resolve().parent.parent
+    if (beside / "course" / "course.yml").is_file():
+        return beside
+    try:
+        here = Path.cwd().resolve()
+    except OSError:  # the working directory was removed
+        return beside
+    for folder in (here, *here.parents):
+        if (folder / "course" / "course.yml").is_file():
+            return folder
+    return beside
 
 
 def datasets_dir() -> Path:
