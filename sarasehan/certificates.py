@@ -2,6 +2,7 @@
 
     sarasehan certificate --grades grades.csv [--grades more.csv ...] --pass-mark 70
                           [--out certificates] [--course-name ...] [--organisation ...] [--date 2025-07-01]
+                          [--roster roster.csv]
 
 Input: CSV files written by ``sarasehan grade`` (columns ``student_id,
 assignment, <one per question>, total, max, status, message``) or by
@@ -263,8 +264,12 @@ class Outcome:
 
 def make_certificates(grade_files: list[str | Path], pass_mark: float, out: str | Path = "certificates", *,
                       course_name: str | None = None, organisation: str | None = None,
-                      date: str | dt.date | None = None) -> list[Outcome]:
-    """Write a certificate for every learner at or above ``pass_mark`` (0–100); return every outcome."""
+                      date: str | dt.date | None = None, roster: str | Path | None = None) -> list[Outcome]:
+    """Write a certificate for every learner at or above ``pass_mark`` (0–100); return every outcome.
+
+    ``roster``: the roster CSV used with ``sarasehan collect`` (``student_id,name``); its names
+    go on the certificates (``sarasehan grade`` writes only student ids). A name in the grades
+    file itself (``nbgrader export`` with names in the gradebook) is kept."""
     try:
         pass_mark = float(pass_mark)
     except (TypeError, ValueError):
@@ -292,6 +297,14 @@ def make_certificates(grade_files: list[str | Path], pass_mark: float, out: str 
     for path in grade_files:
         rows += read_grades(path)
     learners = learners_from(rows, order)
+    if roster is not None:
+        from .collect import read_roster
+        from .packs import normalise_student_id
+
+        names = {e.student_id: e.name for e in read_roster(roster)[0] if e.name}
+        for learner in learners:
+            if learner.name == learner.student_id:  # no name in the grades file
+                learner.name = names.get(normalise_student_id(learner.student_id), learner.name)
     if not learners:
         raise CertificateError("certificate.no_rows", files=", ".join(str(p) for p in grade_files))
     out = Path(out)
@@ -317,7 +330,7 @@ def make_certificates(grade_files: list[str | Path], pass_mark: float, out: str 
 
 def cmd_certificate(args) -> int:
     outcomes = make_certificates(args.grades, args.pass_mark, args.out, course_name=args.course_name,
-                                 organisation=args.organisation, date=args.date)
+                                 organisation=args.organisation, date=args.date, roster=args.roster)
     passed = [o for o in outcomes if o.passed]
     below = [o for o in outcomes if not o.passed]
     print(t("certificate.summary", made=len(passed), total=len(outcomes), mark=f"{float(args.pass_mark):g}",
@@ -343,4 +356,6 @@ def register(subparsers) -> None:
     p.add_argument("--course-name", help="course title on the certificate (default: from course/course.yml)")
     p.add_argument("--organisation", help="issuing organisation (default: from course/course.yml)")
     p.add_argument("--date", help="date on the certificate, YYYY-MM-DD (default: today)")
+    p.add_argument("--roster", metavar="CSV",
+                   help="roster CSV (student_id,name), as for `sarasehan collect`: learners' names on the certificates")
     p.set_defaults(func=cmd_certificate)

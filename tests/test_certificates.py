@@ -198,3 +198,34 @@ def test_several_files_after_one_grades_option(tmp_path):
     out = tmp_path / "c"
     assert _run(["certificate", "--grades", str(files[0]), str(files[1]), "--pass-mark", "70", "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["certificate-ani.html", "certificate-citra.html"]
+
+
+def test_roster_puts_names_on_certificates_from_sarasehan_grade(tmp_path):
+    """`sarasehan grade` writes only student ids; the roster used with `sarasehan collect` names them."""
+    grades = tmp_path / "grades.csv"
+    grades.write_text(SARASEHAN_CSV, encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id;name\nANI;Ani Wijaya\ncitra;Citra Lestari\n", encoding="utf-8")
+    without = {o.learner.student_id: o.learner.name for o in certificates.make_certificates([grades], 50, tmp_path / "a")}
+    assert without["citra"] == "citra"
+    outcomes = certificates.make_certificates([grades], 50, tmp_path / "b", roster=roster)
+    names = {o.learner.student_id: o.learner.name for o in outcomes}
+    assert names["ani"] == "Ani Wijaya" and names["citra"] == "Citra Lestari"
+    assert names["budi"] == "budi"  # not in the roster: the id stays
+    assert "Citra Lestari" in (tmp_path / "b" / "certificate-citra.html").read_text(encoding="utf-8")
+
+
+def test_roster_does_not_replace_a_name_from_the_gradebook(tmp_path):
+    files = _files(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name\nani,Someone Else\n", encoding="utf-8")
+    names = {o.learner.student_id: o.learner.name
+             for o in certificates.make_certificates(files, 0, tmp_path / "c", roster=roster)}
+    assert names["ani"] == "Ani Wijaya"
+
+
+def test_unreadable_roster_is_named(tmp_path):
+    grades = tmp_path / "grades.csv"
+    grades.write_text(SARASEHAN_CSV, encoding="utf-8")
+    assert _run(["certificate", "--grades", str(grades), "--pass-mark", "50", "--out", str(tmp_path / "o"),
+                 "--roster", str(tmp_path / "missing.csv")]) == 1
