@@ -18,11 +18,12 @@ Run from the repository root:
 
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
 
 import yaml
+
+from sarasehan.storage import save_csv
 
 SEED = 404  # Module 04; unused with the default order
 HERE = Path(__file__).resolve().parent
@@ -61,11 +62,7 @@ def generate(seed: int = SEED) -> list[dict]:
 
 
 def write(rows: list[dict], path: Path = OUT) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
-        for row in rows:
-            w.writerow({c: row[c] for c in COLUMNS})
+    save_csv(path, rows, COLUMNS)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ Run from the repository root (fixed seed, so the file is byte-identical):
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from sarasehan.storage import save_csv
 
 SEED = 2013  # the year of the sarasehan
 OUT = Path(__file__).resolve().parent.parent / "branch_posts.csv"
@@ -94,11 +95,7 @@ def generate(seed: int = SEED) -> list[dict]:
 def write(rows: list[dict], path: Path = OUT) -> None:
     cols = ["post_id", "date", "platform", "function", "direction", "followers", "reach",
             "impressions", "reactions", "comments", "shares", "replies_by_branch"]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        for row in rows:
-            w.writerow({c: row[c] for c in cols})
+    save_csv(path, rows, cols)
 
 
 if __name__ == "__main__":

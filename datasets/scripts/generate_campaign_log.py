@@ -13,11 +13,12 @@ ten days.
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from sarasehan.storage import save_csv
 
 SEED = 2609  # 26 June: the day of the 2013 sarasehan
 OUT = Path(__file__).resolve().parent.parent / "campaign_log.csv"
@@ -86,11 +87,7 @@ COLUMNS = ["post_id", "date", "week", "weekday", "platform", "format", "reach", 
 
 
 def write(rows: list[dict], path: Path = OUT) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
-        for row in rows:
-            w.writerow({c: row[c] for c in COLUMNS})
+    save_csv(path, rows, COLUMNS)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ complaints are still open at the end.
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from sarasehan.storage import save_csv
 
 SEED = 2012  # the year of Rumoh PMI's broadcasts after the Aceh earthquake
 OUT = Path(__file__).resolve().parent.parent / "feedback_log.csv"
@@ -84,11 +85,7 @@ COLUMNS = ["feedback_id", "received", "district", "channel", "theme", "type", "a
 
 
 def write(rows: list[dict], path: Path = OUT) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
-        for row in rows:
-            w.writerow({c: row[c] for c in COLUMNS})
+    save_csv(path, rows, COLUMNS)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ story), where B is a little better.
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from sarasehan.storage import save_csv
 
 SEED = 1945  # the year PMI was founded
 OUT = Path(__file__).resolve().parent.parent / "page_posts_2024.csv"
@@ -110,11 +111,7 @@ COLUMNS = ["post_id", "published", "weekday", "hour", "platform", "format", "top
 
 
 def write(rows: list[dict], path: Path = OUT) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
-        for row in rows:
-            w.writerow({c: row[c] for c in COLUMNS})
+    save_csv(path, rows, COLUMNS)
 
 
 if __name__ == "__main__":

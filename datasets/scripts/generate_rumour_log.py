@@ -22,11 +22,12 @@ Run from the repository root (fixed seed, so the file is byte-identical):
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from sarasehan.storage import save_csv
 
 SEED = 1863  # the year the International Committee of the Red Cross was founded
 OUT = Path(__file__).resolve().parent.parent / "rumour_log.csv"
@@ -87,11 +88,7 @@ def generate(seed: int = SEED) -> list[dict]:
 
 def write(rows: list[dict], path: Path = OUT) -> None:
     cols = ["rumour_id", "first_seen", "theme", "channel", "status", "reach_estimate"]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        for row in rows:
-            w.writerow({c: row[c] for c in cols})
+    save_csv(path, rows, cols)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,10 @@ Run from the repository root (fixed seed, so the file is byte-identical):
 
 from __future__ import annotations
 
-import csv
 import random
 from pathlib import Path
+
+from sarasehan.storage import save_csv
 
 SEED = 2013  # the year of the sarasehan
 OUT = Path(__file__).resolve().parent.parent / "workshop_roster_example.csv"
@@ -44,11 +45,7 @@ def generate(seed: int = SEED) -> list[dict]:
 
 
 def write(rows: list[dict], path: Path = OUT) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        w.writeheader()
-        for row in rows:
-            w.writerow({c: row[c] for c in COLUMNS})
+    save_csv(path, rows, COLUMNS)
 
 
 if __name__ == "__main__":
