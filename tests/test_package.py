@@ -13,7 +13,8 @@ from sarasehan import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ["sarasehan.i18n", "sarasehan.storage", "sarasehan.answers", "sarasehan.data", "sarasehan.checks",
-           "sarasehan.placement", "sarasehan.function_quiz", "sarasehan.discussion", "sarasehan.manifest"]
+           "sarasehan.placement", "sarasehan.function_quiz", "sarasehan.discussion", "sarasehan.manifest",
+           "sarasehan.bundling.systems", "sarasehan.bundling.wheelhouse"]
 
 
 @pytest.mark.parametrize("name", MODULES)
