@@ -349,3 +349,20 @@ def test_incomplete_wheelhouse_is_caught(linux_archive, tmp_path):
     with pytest.raises(SarasehanError) as err:
         wheelhouse.verify(LINUX, "3.12", house, reqs)
     assert "pandas" in str(err.value)
+
+
+def test_macos_script_accepts_its_mac_and_points_to_python_org(tmp_path):
+    """The macOS archive's script passes the system check on a Mac of its kind (no glibc check
+    there) and, without a supported Python, points to python.org."""
+    mac = systems.SYSTEMS["macos-arm64"]
+    script = tmp_path / "install.sh"
+    script.write_text(build.render("install.sh", mac, "1.2.3"), encoding="utf-8")
+    bindir = _fake_bin(tmp_path, "Darwin", "arm64", "3.9")  # Apple's own python3 is 3.9
+    proc = subprocess.run(["/bin/sh", str(script), "--install-only"], capture_output=True, text=True,
+                          env={"PATH": str(bindir), "HOME": str(tmp_path)}, timeout=60)
+    assert proc.returncode == 3, proc.stdout
+    assert "python3=3.9" in proc.stdout and "python.org/downloads/macos" in proc.stdout
+    (tmp_path / "intel").mkdir()
+    intel = subprocess.run(["/bin/sh", str(script)], capture_output=True, text=True, timeout=60,
+                           env={"PATH": str(_fake_bin(tmp_path / "intel", "Darwin", "x86_64", "3.12")), "HOME": str(tmp_path)})
+    assert intel.returncode == 2 and "macos-x86_64" in intel.stdout
