@@ -33,13 +33,19 @@ class Loaded:
     backup: Path | None = None
 
 
-def _atomic_write(path: Path, write, newline: str | None = None) -> None:
+def _atomic_write(path: Path, write, newline: str | None = None, shared: bool = False) -> None:
     """Call ``write(fh)`` on a temporary file beside ``path``, fsync it and rename it over
-    ``path``; on any failure the old file is untouched and the temporary file removed."""
+    ``path``; on any failure the old file is untouched and the temporary file removed.
+    The file stays private to its owner (``mkstemp``'s 0600) unless ``shared``: then it gets
+    the mode a plain ``open()`` would give (0666 less the umask), as data files need."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if shared:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
             write(fh)
             fh.flush()
@@ -80,7 +86,7 @@ def save_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
         for row in rows:
             w.writerow({c: row[c] for c in columns})
 
-    _atomic_write(path, write, newline="")
+    _atomic_write(path, write, newline="", shared=True)
 
 
 def load_json(path: Path, default: dict | None = None) -> Loaded:

@@ -56,3 +56,21 @@ def test_answer_store_with_wrong_shape_starts_clean(learner_home):
     (folder / "m01.json").write_text('{"answers": [1, 2]}')
     store = AnswerStore("m01")
     assert store.all() == {}
+
+
+def test_saved_csv_is_readable_by_others_and_json_stays_private(tmp_path):
+    """Datasets are shared files (a grading sandbox or another account reads them); learners'
+    answers are private."""
+    import os
+    import stat
+
+    from sarasehan.storage import save_csv, save_json
+
+    old = os.umask(0o022)
+    try:
+        save_csv(tmp_path / "d.csv", [{"a": 1}], ["a"])
+        save_json(tmp_path / "answers.json", {"q": 1})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "d.csv").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "answers.json").stat().st_mode) == 0o600
