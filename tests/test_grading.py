@@ -425,6 +425,8 @@ def real_course(tmp_path_factory):
         shutil.copytree(ROOT / "solutions" / a, course / "solutions" / a)
         for student, src in (("solution_student", ROOT / "solutions" / a), ("blank_student", ROOT / "exercises" / a)):
             shutil.copytree(src, course / "submitted" / student / a)
+        # what nbgrader's exchange adds to a submission; release_feedback needs the secret later
+        (course / "submitted" / "solution_student" / a / "submission_secret.txt").write_text("s3cret-" + a)
         out = root / f"out-{a}"
         proc = subprocess.run([sys.executable, "-m", "sarasehan.grading", a, "--course", str(course), "--out", str(out),
                                "--quiet"], capture_output=True, text=True, env=tool_env(), timeout=600)
@@ -448,6 +450,8 @@ def test_real_assignment_solution_full_marks_release_zero(real_course, assignmen
         assert blank.code_score == 0 and blank.written_score == 0
     table = rows(out)
     assert table["solution_student"]["status"] == table["blank_student"]["status"] == "graded"
+    secret = course / "autograded" / "solution_student" / assignment / "submission_secret.txt"
+    assert secret.read_text() == "s3cret-" + assignment  # kept beside the autograded notebook, as nbgrader does
     for page in (out / "feedback").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "BEGIN HIDDEN TESTS" not in html and "_expected" not in html and "_rr =" not in html

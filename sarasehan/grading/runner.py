@@ -252,6 +252,7 @@ def _kill_uid_range(base: int, span: int) -> None:
 
 RUN_PREFIX = "sarasehan-grade-"
 SBX_PREFIX = "sarasehan-sbx-"
+NBGRADER_SIDE_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 def _scratch_parent() -> Path:
@@ -626,9 +627,12 @@ def _commit(c: dict, sub: Submission, result: dict) -> str:
         dest.mkdir(parents=True, exist_ok=True)
         for name, text in result.get("autograded", {}).items():
             (dest / f"{name}.ipynb").write_text(text, encoding="utf-8")
-        stamp = sub.path / "timestamp.txt"  # nbgrader keeps it next to the autograded notebooks
-        if stamp.is_file() and not stamp.is_symlink():
-            shutil.copyfile(stamp, dest / "timestamp.txt")
+        # nbgrader keeps these next to the autograded notebooks: generate_feedback copies them on,
+        # and release_feedback names the feedback in the exchange after the submission's secret
+        for name in NBGRADER_SIDE_FILES:
+            side = sub.path / name
+            if side.is_file() and not side.is_symlink():
+                shutil.copyfile(side, dest / name)
     fb = c["out"] / "feedback" / sub.student
     if fb.exists():
         shutil.rmtree(fb)
