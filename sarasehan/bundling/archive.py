@@ -63,6 +63,8 @@ def learner_course_files(root: Path) -> list[str]:
     registry = yaml.safe_load((root / "datasets" / "registry.yml").read_text(encoding="utf-8"))
     files += ["datasets/registry.yml", "datasets/README.md"]
     files += sorted(f"datasets/{entry['file']}" for entry in registry["datasets"].values())
+    # sources read at run time (the post reviewer's explanations come from example_posts.yml)
+    files += [p.relative_to(root).as_posix() for p in sorted((root / "datasets" / "sources").glob("*.yml"))]
     overlay = "jupyter/lab/settings/overrides.json"
     if (root / overlay).is_file():
         files.append(overlay)
