@@ -28,9 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
 import zipfile
@@ -42,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from .errors import SarasehanError
 from .i18n import t
 from .paths import course_root, state_dir
-from .storage import load_json, save_json
+from .storage import atomic_write, load_json, save_json
 
 PACK_FORMAT = "sarasehan-pack/1"
 MANIFEST = "manifest.json"
@@ -251,24 +249,15 @@ def make_pack(assignment: str, notebook_dir: str | Path | None = None, student_i
         target = out / f"{pack_file_name(assignment, sid, created)[:-4]}-{n}.zip"
         n += 1
     stamp = created.timetuple()[:6]
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-                for member, data in contents.items():
-                    zf.writestr(zipfile.ZipInfo(member, stamp), data, compress_type=zipfile.ZIP_DEFLATED)
-                text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-                zf.writestr(zipfile.ZipInfo(MANIFEST, stamp), text.encode("utf-8"),
-                            compress_type=zipfile.ZIP_DEFLATED)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+
+    def write(fh):
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+            for member, data in contents.items():
+                zf.writestr(zipfile.ZipInfo(member, stamp), data, compress_type=zipfile.ZIP_DEFLATED)
+            text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            zf.writestr(zipfile.ZipInfo(MANIFEST, stamp), text.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+
+    atomic_write(target, write, binary=True)
     size = target.stat().st_size
     if size > WARN_BYTES:
         biggest = max(contents, key=lambda m: len(contents[m]))

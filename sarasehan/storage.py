@@ -33,9 +33,11 @@ class Loaded:
     backup: Path | None = None
 
 
-def _atomic_write(path: Path, write, newline: str | None = None, shared: bool = False) -> None:
-    """Call ``write(fh)`` on a temporary file beside ``path``, fsync it and rename it over
-    ``path``; on any failure the old file is untouched and the temporary file removed.
+def atomic_write(path: Path, write, *, binary: bool = False, newline: str | None = None,
+                 shared: bool = False) -> Path:
+    """Call ``write(fh)`` on a temporary file beside ``path`` (text, UTF-8; or bytes with
+    ``binary``), fsync it and rename it over ``path``; on any failure the old file is
+    untouched and the temporary file removed. Returns ``path``.
     The file stays private to its owner (``mkstemp``'s 0600) unless ``shared``: then it gets
     the mode a plain ``open()`` would give (0666 less the umask), as data files need."""
     path = Path(path)
@@ -45,12 +47,13 @@ def _atomic_write(path: Path, write, newline: str | None = None, shared: bool = 
         if shared:
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            os.fchmod(fd, 0o666 & ~umask)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline=newline)) as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        return path
     except BaseException:
         try:
             os.unlink(tmp)
@@ -65,7 +68,7 @@ def save_json(path: Path, data: dict) -> None:
         json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=True)
         fh.write("\n")
 
-    _atomic_write(path, write)
+    atomic_write(path, write)
 
 
 def save_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
@@ -86,7 +89,7 @@ def save_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
         for row in rows:
             w.writerow({c: row[c] for c in columns})
 
-    _atomic_write(path, write, newline="", shared=True)
+    atomic_write(path, write, newline="", shared=True)
 
 
 def load_json(path: Path, default: dict | None = None) -> Loaded:

@@ -156,7 +156,8 @@ def test_zip_is_reproducible_and_keeps_the_script_executable(tmp_path):
         info = zf.getinfo("top/install.sh")
         assert stat.S_IMODE(info.external_attr >> 16) == 0o755
         assert zf.getinfo("top/wheels/x-1-py3-none-any.whl").compress_type == zipfile.ZIP_STORED
-    assert not list(tmp_path.glob("*.part"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.zip", "b.zip"]  # no temporary file left
+    assert stat.S_IMODE(a.stat().st_mode) & 0o044  # others can read it (copied to a USB stick, served)
 
 
 def test_learner_file_list_holds_no_instructor_material():

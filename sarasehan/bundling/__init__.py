@@ -39,16 +39,12 @@ def report_lines(path: Path) -> list[str]:
 def cmd_bundle(args) -> int:
     from ..paths import course_root
     from .build import build_course_wheel, build_instructor, build_learner
-    from .systems import get_system
+    from .systems import SYSTEMS, get_system
     from .wheelhouse import require_recent_pip
 
     root = course_root()
     out = Path(args.out).resolve()
-    systems = [get_system(name) for name in (args.system or [])] or None
-    if systems is None:
-        from .systems import SYSTEMS
-
-        systems = list(SYSTEMS.values())
+    systems = [get_system(name) for name in args.system] if args.system else list(SYSTEMS.values())
     lines: list[str] = []
     if not args.no_learner:
         require_recent_pip()
@@ -57,13 +53,13 @@ def cmd_bundle(args) -> int:
             wheel = build_course_wheel(root, work / "course-wheel")
             for system in systems:
                 print(t("bundle.building", system=system.name), flush=True)
-                path = build_learner(root, system, out, work, wheel, jobs=args.jobs)
-                lines += report_lines(path)
-                print("\n".join(report_lines(path)), flush=True)
+                report = report_lines(build_learner(root, system, out, work, wheel, jobs=args.jobs))
+                lines += report
+                print("\n".join(report), flush=True)
     if not args.no_instructor:
-        path = build_instructor(root, out)
-        lines += report_lines(path)
-        print("\n".join(report_lines(path)), flush=True)
+        report = report_lines(build_instructor(root, out))
+        lines += report
+        print("\n".join(report), flush=True)
     (out / "bundle-report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 

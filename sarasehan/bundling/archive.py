@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from ..storage import atomic_write
+
 #: Folder names and file names that never go into a learner archive.
 LEARNER_FORBIDDEN_PARTS = {"solutions", "authoring", "submitted", "autograded", "feedback",
                            "release", "source", ".nbgrader", "packs", "submissions_archive",
@@ -93,23 +95,23 @@ def write_zip(path: Path, top: str, members: list[Member]) -> Path:
     """Write ``members`` under the folder ``top`` into ``path`` (atomically: a half-written
     archive never replaces a good one). Member order and timestamps are fixed, so the same
     members give a byte-identical archive. Wheels and images are stored, the rest deflated."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
     seen: set[str] = set()
-    with zipfile.ZipFile(tmp, "w") as zf:
-        for m in sorted(members, key=lambda m: m.arcname):
-            if m.arcname in seen:
-                raise ValueError(f"duplicate archive member {m.arcname}")
-            seen.add(m.arcname)
-            info = zipfile.ZipInfo(f"{top}/{m.arcname}", date_time=ZIP_EPOCH)
-            info.create_system = 3  # unix, so the mode below is honoured by unzip and macOS
-            mode = 0o755 if m.executable else 0o644
-            info.external_attr = (stat.S_IFREG | mode) << 16
-            stored = m.arcname.endswith(_STORED_SUFFIXES)
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            zf.writestr(info, m.data, compresslevel=None if stored else 9)
-    tmp.replace(path)
-    return path
+
+    def write(fh):
+        with zipfile.ZipFile(fh, "w") as zf:
+            for m in sorted(members, key=lambda m: m.arcname):
+                if m.arcname in seen:
+                    raise ValueError(f"duplicate archive member {m.arcname}")
+                seen.add(m.arcname)
+                info = zipfile.ZipInfo(f"{top}/{m.arcname}", date_time=ZIP_EPOCH)
+                info.create_system = 3  # unix, so the mode below is honoured by unzip and macOS
+                mode = 0o755 if m.executable else 0o644
+                info.external_attr = (stat.S_IFREG | mode) << 16
+                stored = m.arcname.endswith(_STORED_SUFFIXES)
+                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                zf.writestr(info, m.data, compresslevel=None if stored else 9)
+
+    return atomic_write(path, write, binary=True, shared=True)
 
 
 # --- checks on a finished archive -------------------------------------------------------------

@@ -39,7 +39,6 @@ class System:
     label: str                # for people: which machines this archive is for
     platforms: tuple[str, ...]  # pip --platform tags, most specific first
     script: str               # the install-and-start script in the archive
-    venv_python: str          # the interpreter inside the learner's .venv
 
     @property
     def windows(self) -> bool:
@@ -51,13 +50,13 @@ SYSTEMS: dict[str, System] = {
     for s in (
         System("linux-x86_64", "Linux, 64-bit Intel/AMD (x86-64), glibc 2.28 or newer "
                "(Ubuntu 20.04+, Debian 10+, Fedora 29+)",
-               manylinux_tags("x86_64"), "install.sh", ".venv/bin/python"),
+               manylinux_tags("x86_64"), "install.sh"),
         System("windows-amd64", "Windows 10 or 11, 64-bit Intel/AMD", ("win_amd64",),
-               "install.bat", ".venv\\Scripts\\python.exe"),
+               "install.bat"),
         System("macos-arm64", "macOS 12 or newer on Apple silicon (M1 and later)",
-               ("macosx_12_0_arm64",), "install.sh", ".venv/bin/python"),
+               ("macosx_12_0_arm64",), "install.sh"),
         System("macos-x86_64", "macOS 12 or newer on Intel", ("macosx_12_0_x86_64",),
-               "install.sh", ".venv/bin/python"),
+               "install.sh"),
     )
 }
 

@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
+
+from ..storage import atomic_write
 
 _SPACES = re.compile(r"\s+")
 
@@ -49,8 +49,8 @@ class HtmlBlock(str):
         return str(self)
 
 
-def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically: temporary file, fsync, then ``os.replace``.
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically: temporary file, fsync, then ``os.replace``.
 
     If anything fails, the old file (if any) is left untouched.
 
@@ -59,19 +59,4 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
     >>> atomic_write_text(p, "# Hasil") == p and p.read_text()
     '# Hasil'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return atomic_write(path, lambda fh: fh.write(text), newline="")

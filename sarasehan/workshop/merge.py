@@ -32,15 +32,13 @@ their (validated) group id.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..i18n import t
-from ..storage import save_json
+from ..storage import atomic_write, save_json
 from ._util import esc
 from .answers import answer_files, fingerprint, parse_time, read_record, record_problem, write_new_record
 from .questions import GROUP_ID
@@ -290,20 +288,10 @@ def pack_answers(session: WorkshopSession | str | Path | None = None, path: str 
     """
     session = open_session(session)
     target = Path(path) if path else session.folder / f"{session.name}-{device or device_id()}-answers.zip"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for file in answer_files(session.answers_dir):
-                    zf.write(file, f"answers/{file.name}")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return target
+
+    def write(fh):
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for file in answer_files(session.answers_dir):
+                zf.write(file, f"answers/{file.name}")
+
+    return atomic_write(target, write, binary=True)
